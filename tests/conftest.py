@@ -19,6 +19,9 @@ from portal.cli import alembic_config
 from portal.extensions import make_engine
 from shared_models.db import Base
 
+# Each capability keeps its fixtures in its own module, so parallel work does not collide here.
+pytest_plugins = ["tests.fixtures_wx", "tests.fixtures_wizard", "tests.fixtures_review", "tests.fixtures_archive"]
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -159,5 +162,4 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
-pytest.register_assert_rewrite("tests.helpers")
 ROOT = Path(__file__).resolve().parent.parent

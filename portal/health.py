@@ -32,3 +32,9 @@ def healthz():
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/healthz/live")
+def live():
+    """Liveness: the process answers, without touching the database or Redis (also the benchmarks' baseline)."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

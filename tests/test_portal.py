@@ -108,3 +108,11 @@ def test_id_numbers_are_masked_in_logs():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "user %s", ("11010519491231002x",), None)
     MaskIdNumbers().filter(record)
     assert record.getMessage() == "user 1101**********002X"
+
+
+def test_liveness_is_constant_and_touches_nothing(settings, db_engine):
+    from portal.factory import create_app
+
+    app = create_app({**settings, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    response = app.test_client().get("/healthz/live")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"

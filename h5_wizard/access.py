@@ -23,6 +23,10 @@ def accountant_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any):
         if not current_user.is_authenticated:
+            from wx_gateway import oauth  # inside WeChat: silent snsapi_base OAuth first
+
+            if oauth.should_authorize():
+                return oauth.authorize_redirect(request.full_path.rstrip("?"))
             return redirect(url_for("h5.login", next=request.full_path.rstrip("?")))
         if getattr(current_user, "kind", None) == REVIEWER or not is_accountant():
             abort(403)

@@ -7,4 +7,6 @@ from shared_models.models import Account
 
 def after_login(account: Account) -> None:
     """Extension point: the WeChat gateway binds a remembered openid here."""
-    return None
+    from wx_gateway import oauth
+
+    oauth.bind_pending_openid(account)

@@ -23,8 +23,8 @@ from shared_models.rules.catalogue import (
 )
 from shared_models.rules.dates import parse_date
 from shared_models.rules.fields import Applicant, FieldSpec, Slot, StepResult
-from shared_models.rules.summary import summary
 from shared_models.rules.slots import attachment_slots, photo_slots, slot_errors
+from shared_models.rules.summary import summary
 from shared_models.rules.validate import Context, applicable, raw_text, validate_fields
 from shared_models.steps import SLUGS
 

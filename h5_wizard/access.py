@@ -30,6 +30,9 @@ def accountant_required(view: Callable) -> Callable:
             return redirect(url_for("h5.login", next=request.full_path.rstrip("?")))
         if getattr(current_user, "kind", None) == REVIEWER or not is_accountant():
             abort(403)
+        if current_user.account.must_change_password and request.endpoint != "h5.password_change":
+            # An initial archive password must be replaced before anything else (logout is a separate view).
+            return redirect(url_for("h5.password_change"))
         return view(*args, **kwargs)
 
     return wrapper

@@ -46,6 +46,7 @@ def main() -> int:
         env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
         print(f"• 内置 Redis 已启动：{env['REDIS_URL']}", flush=True)
 
+    smtp = start_mail_sandbox(env)
     stop = threading.Event()
     gunicorn = None
     try:
@@ -73,9 +74,23 @@ def main() -> int:
                 gunicorn.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
+        if smtp is not None:
+            smtp.stop()
         if redis_server is not None:
             redis_server.shutdown()
             print("• 内置 Redis 已停止", flush=True)
+
+
+def start_mail_sandbox(env: dict[str, str]):
+    """Development mail: a loopback SMTP server on a free port storing into instance/mail/ (read by /sandbox/mail)."""
+    if env["APP_ENV"] != "development" or env.get("MAIL_SERVER"):
+        return None  # a real SMTP server was configured: use it
+    from wechat_sandbox.mailbox import start_smtp_server
+
+    controller = start_smtp_server(ROOT / "instance" / "mail")
+    env["MAIL_SERVER"], env["MAIL_PORT"] = "127.0.0.1", str(controller.port)
+    print(f"• 沙箱邮件服务器已启动：127.0.0.1:{controller.port}（邮件见 /sandbox/mail/）", flush=True)
+    return controller
 
 
 def outbox_loop(env: dict[str, str], stop: threading.Event) -> None:
@@ -91,6 +106,7 @@ def print_banner(base: str, credentials: str) -> None:
         f"  会计人员 H5：      {base}/h5/",
         f"  审核台：          {base}/review/",
         f"  微信沙箱手机页：   {base}/sandbox/",
+        f"  沙箱邮箱：         {base}/sandbox/mail/",
         f"  健康检查：         {base}/healthz",
     ]
     if credentials:

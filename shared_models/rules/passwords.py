@@ -15,6 +15,7 @@ _DATA = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
 # scrypt cost: n=2**15, r=8, p=1 (~50 ms, 32 MiB): OWASP's minimum for scrypt.
 _N, _R, _P = 2**15, 8, 1
 SCHEME = f"scrypt:{_N}:{_R}:{_P}"
+INITIAL_PREFIX = "initial:"
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +67,21 @@ def verify_password(stored: str, password: str) -> bool:
         except ValueError:
             return False
         return hmac.compare_digest(digest.hex(), expected)
+    if stored.startswith(INITIAL_PREFIX):
+        # Archive accounts without a legacy digest: the initial password is the ID number's last 6 characters
+        # (a trailing check digit x/X is accepted in either case). Login forces a change right after.
+        digest = hashlib.sha256(password.upper().encode("utf-8")).hexdigest()
+        return hmac.compare_digest(digest, stored[len(INITIAL_PREFIX) :])
     for prefix, algorithm in (("md5:", "md5"), ("sha1:", "sha1")):
         if stored.startswith(prefix):
             digest = hashlib.new(algorithm, password.encode("utf-8")).hexdigest()
             return hmac.compare_digest(digest, stored[len(prefix) :].lower())
     return False
+
+
+def initial_password_marker(id_number: str) -> str:
+    """What an archive account stores before its first login: never the plaintext initial password."""
+    return INITIAL_PREFIX + hashlib.sha256(id_number[-6:].upper().encode("utf-8")).hexdigest()
 
 
 def needs_rehash(stored: str) -> bool:

@@ -131,7 +131,8 @@ def dedup_key(fields: dict[str, str]) -> str:
     """MsgId for messages; FromUserName + CreateTime + Event for events (WeChat's own retry identity)."""
     if fields.get("MsgId"):
         return f"wx:dedup:msg:{fields['MsgId']}"
-    ident = f"{fields.get('FromUserName', '')}|{fields.get('CreateTime', '')}|{fields.get('Event', '')}"
+    # MsgID (template delivery reports) tells apart two reports to one user within the same second.
+    ident = "|".join(fields.get(k, "") for k in ("FromUserName", "CreateTime", "Event", "MsgID"))
     return "wx:dedup:event:" + hashlib.sha1(ident.encode()).hexdigest()
 
 

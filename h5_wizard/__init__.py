@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("h5", __name__, url_prefix="/h5", template_folder="templates")
+bp = Blueprint(
+    "h5", __name__, url_prefix="/h5", template_folder="templates", static_folder="static", static_url_path="/static"
+)
 
 
 def init_app(app: Flask) -> None:
-    from h5_wizard import accounts, home  # noqa: F401 - route registration
-    from h5_wizard import password  # noqa: F401 - password recovery, reset and change
+    from h5_wizard import (  # noqa: F401 - route registration
+        accounts,
+        files,  # the wizard: files, steps, submit, uploads
+        home,
+        password,  # password recovery, reset and change
+        steps,
+        submit,
+        uploads,
+    )
     from h5_wizard.cli import accounts_cli
 
     app.register_blueprint(bp)

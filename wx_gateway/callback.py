@@ -128,11 +128,12 @@ def _decode(body: bytes, encrypted: bool) -> dict[str, str]:
 
 
 def dedup_key(fields: dict[str, str]) -> str:
-    """MsgId for messages; FromUserName + CreateTime + Event for events (WeChat's own retry identity)."""
+    """MsgId for messages; FromUserName + CreateTime + Event (+ EventKey, MsgID) for events, as WeChat advises."""
     if fields.get("MsgId"):
         return f"wx:dedup:msg:{fields['MsgId']}"
-    # MsgID (template delivery reports) tells apart two reports to one user within the same second.
-    ident = "|".join(fields.get(k, "") for k in ("FromUserName", "CreateTime", "Event", "MsgID"))
+    # EventKey and MsgID (template reports) tell apart two different events of one user within the same
+    # second; a retry repeats them, so retries are still caught.
+    ident = "|".join(fields.get(k, "") for k in ("FromUserName", "CreateTime", "Event", "EventKey", "MsgID"))
     return "wx:dedup:event:" + hashlib.sha1(ident.encode()).hexdigest()
 
 

@@ -95,8 +95,8 @@ def normalise_image(data: bytes, *, portrait: bool = False) -> NormalisedImage:
         image = ImageOps.fit(image, PORTRAIT_SIZE, method=Image.Resampling.LANCZOS)
     elif max(image.size) > MAX_SIDE:
         image.thumbnail((TARGET_SIDE, TARGET_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    encoded = _encode(image)
-    return NormalisedImage(encoded, image.width, image.height, hashlib.sha256(encoded).hexdigest())
+    encoded, (width, height) = _encode(image)
+    return NormalisedImage(encoded, width, height, hashlib.sha256(encoded).hexdigest())
 
 
 def _decode(data: bytes, fmt: str, portrait: bool) -> Image.Image:
@@ -179,7 +179,7 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image
 
 
-def _encode(image: Image.Image) -> bytes:
+def _encode(image: Image.Image) -> tuple[bytes, tuple[int, int]]:
     """A baseline JPEG without any metadata, strictly under MAX_STORED_BYTES: lower the quality first,
     then the size, until it fits (noise-like scans are the only ones that need more than one round)."""
     while True:
@@ -188,6 +188,6 @@ def _encode(image: Image.Image) -> bytes:
             # No exif=, icc_profile=, comment=: Pillow writes none of them unless asked.
             image.save(out, "JPEG", quality=quality, optimize=False, progressive=False, subsampling="4:2:0")
             if out.tell() < MAX_STORED_BYTES:
-                return out.getvalue()
+                return out.getvalue(), image.size
         size = (max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8)))
         image = image.resize(size, Image.Resampling.LANCZOS)

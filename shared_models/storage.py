@@ -7,6 +7,7 @@ crash never leaves a half-written file under a key."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -45,6 +46,8 @@ class LocalStorage:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(PermissionError):  # a root made by someone else keeps its mode
+            self.root.chmod(0o700)
 
     def new_key(self) -> str:
         token = secrets.token_hex(16)

@@ -256,7 +256,10 @@ def test_summary_with_upload_counts_and_region_levels():
     assert basics["region_code"] == "山西省太原市（市直）"
     assert "ethnicity" not in basics
     assert basics["birth_date"] == "未填写"
-    assert groups["photos"] == [("portrait", "本人近期一寸免冠证件照", "已上传1张"), ("id_front", "证件人像面", "未上传")]
+    assert groups["photos"] == [
+        ("portrait", "本人近期一寸免冠证件照", "已上传1张"),
+        ("id_front", "证件人像面", "未上传"),
+    ]
     assert [key for key, _, _ in groups["attachments"]] == [
         "fulltime_diploma", "qualification_cert", "title_appointment", "work_proof",
     ]

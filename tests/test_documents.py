@@ -13,7 +13,8 @@ def open_docx(data: bytes):
 
 
 def test_work_proof_is_a_filled_letter():
-    doc = open_docx(work_proof_docx("欧阳𠀾", "居民身份证", "11010519491231002X", "山西某某会计师事务所（特殊普通合伙）"))
+    employer = "山西某某会计师事务所（特殊普通合伙）"
+    doc = open_docx(work_proof_docx("欧阳𠀾", "居民身份证", "11010519491231002X", employer))
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "工作证明"
     body = "\n".join(texts)

@@ -24,6 +24,12 @@ from shared_models.storage import storage_from_settings
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def storage():
+    """The configured storage; refuses a MEDIA_ROOT inside a static folder (files would be public)."""
+    static_dirs = tuple(d for d in (current_app.static_folder, bp.static_folder) if d)
+    return storage_from_settings(current_app.config["MEDIA_ROOT"], static_dirs)
+
+
 def may_view(application: Application) -> bool:
     if is_accountant():
         return application.account_id == current_account().id
@@ -40,7 +46,7 @@ def file(file_id: int):
     if application is None or not may_view(application):
         abort(404)
     try:
-        data = storage_from_settings(current_app.config["MEDIA_ROOT"]).open(attachment.storage_key)
+        data = storage().open(attachment.storage_key)
     except (OSError, KeyError, ValueError):
         current_app.logger.error("attachment %s: stored file missing", attachment.id)
         abort(404)

@@ -14,13 +14,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from werkzeug.datastructures import FileStorage
 
 from h5_wizard import progress, state
+from h5_wizard.files import storage
 from h5_wizard.steps import after_save_target, chrome, save
 from portal.extensions import db
 from shared_models import applications as use_cases
 from shared_models.images import MAX_UPLOAD_BYTES, ImageError, normalise_image
 from shared_models.models import Attachment
 from shared_models.rules.wizard import Slot, attachment_slots, photo_slots
-from shared_models.storage import storage_from_settings
 
 CAMERA = {"portrait": "user", "id_front": "environment", "id_back": "environment"}
 TOO_LARGE = "图片不能超过15MB"
@@ -55,10 +55,6 @@ def slot_views(slug: str, prog: progress.Progress, errors: dict[str, list[str]] 
                  CAMERA.get(slot.key) if slug == "photos" else None)
         for slot in slots_of(slug, prog)
     ]
-
-
-def storage():
-    return storage_from_settings(current_app.config["MEDIA_ROOT"])
 
 
 def handle(slug: str, prog: progress.Progress):

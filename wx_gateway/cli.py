@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -16,16 +17,20 @@ from wx_gateway.client import WeChatError, get_client, menu_create, menu_delete,
 wx_cli = AppGroup("wx", help="微信公众号：自定义菜单、模板消息投递")
 
 
-def _wanted() -> dict:
+FILE_OPTION = click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                           default=None, help="菜单文件（默认为仓库根目录的 menu.json）")
+
+
+def _wanted(path: Path | None) -> dict:
     try:
-        raw = menus.load()
+        raw = menus.load(path)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"无法读取 menu.json：{exc}") from exc
     return menus.expand(raw, current_app.config["PUBLIC_BASE_URL"])
 
 
-def _valid_menu() -> dict:
-    wanted = _wanted()
+def _valid_menu(path: Path | None = None) -> dict:
+    wanted = _wanted(path)
     errors = menus.validate(wanted, current_app)
     if errors:
         for error in errors:
@@ -42,9 +47,10 @@ def _published() -> dict | None:
 
 
 @wx_cli.command("menu-validate")
-def menu_validate() -> None:
+@FILE_OPTION
+def menu_validate(path: Path | None) -> None:
     """Check menu.json against WeChat's rules and this app's routes."""
-    _valid_menu()
+    _valid_menu(path)
     click.echo("✓ menu.json 校验通过")
 
 
@@ -59,9 +65,10 @@ def menu_show() -> None:
 
 
 @wx_cli.command("menu-diff")
-def menu_diff() -> None:
+@FILE_OPTION
+def menu_diff(path: Path | None) -> None:
     """Show what publishing menu.json would change (exit 1 when different)."""
-    lines = menus.diff(_published(), _valid_menu())
+    lines = menus.diff(_published(), _valid_menu(path))
     if not lines:
         click.echo("微信当前菜单与 menu.json 一致")
         return
@@ -71,9 +78,10 @@ def menu_diff() -> None:
 
 @wx_cli.command("menu-publish")
 @click.option("--yes", is_flag=True, help="不询问，直接发布")
-def menu_publish(yes: bool) -> None:
+@FILE_OPTION
+def menu_publish(yes: bool, path: Path | None) -> None:
     """Validate menu.json, show the diff, publish it, and read it back."""
-    wanted = _valid_menu()
+    wanted = _valid_menu(path)
     lines = menus.diff(_published(), wanted)
     if not lines:
         click.echo("微信当前菜单与 menu.json 一致，无需发布")

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from shared_models import status
 from shared_models.models import Account, Application, Submission
@@ -104,8 +104,10 @@ def export_rows(session: Session, scope_code: str, flt: QueueFilter) -> Iterator
     yield_per streams the result (a server-side cursor on PostgreSQL), so memory does not grow with the
     number of rows.
     """
+    earlier = aliased(Submission)
     latest = (
-        select(func.max(Submission.id)).where(Submission.application_id == Application.id).scalar_subquery()
+        select(func.max(earlier.id)).where(earlier.application_id == Application.id)
+        .correlate(Application).scalar_subquery()
     )
     stmt = (
         select(

@@ -13,6 +13,8 @@ def init_app(app: Flask) -> None:
     from portal.extensions import csrf
     from wechat_sandbox import api, control, mailbox
 
+    # The account's template library, as the WeChat console would list it.
+    app.extensions["sandbox_templates"] = {t for t in (app.config.get("WECHAT_TEMPLATE_REVIEW_RESULT"),) if t}
     for blueprint in (api.api, api.open_bp, control.bp):
         # WeChat's API takes no CSRF token; controls accept JSON bodies only (no cross-site forms).
         csrf.exempt(blueprint)

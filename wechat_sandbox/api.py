@@ -173,7 +173,8 @@ def template_send() -> Response:
 
 
 def _templates() -> set[str]:
-    return {t for t in (current_app.config.get("WECHAT_TEMPLATE_REVIEW_RESULT"),) if t}
+    """The templates this sandbox account has in its library (fixed when the sandbox was mounted)."""
+    return current_app.extensions.get("sandbox_templates", set())
 
 
 @api.get("/cgi-bin/ticket/getticket")

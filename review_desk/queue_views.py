@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from urllib.parse import quote
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -93,10 +94,13 @@ def export():
     record_event(db.session, reviewer, "review.export", {"format": "xlsx", "filter": params})
     db.session.commit()
     rows = export_rows(db.session, reviewer.region_code, flt)
-    filename = f"会计人员信息-{datetime.now(BEIJING):%Y%m%d-%H%M}.xlsx"
+    stamp = f"{datetime.now(BEIJING):%Y%m%d-%H%M}"
     response = Response(
         stream_with_context(xlsx_chunks(export_headers(), rows)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response.headers.set("Content-Disposition", "attachment", filename=filename)  # RFC 6266 filename*
+    # RFC 6266: an ASCII name for old clients, the Chinese one as filename* (headers must stay latin-1).
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="kuaiji-{stamp}.xlsx"; filename*=UTF-8\'\'{quote(f"会计人员信息-{stamp}.xlsx")}'
+    )
     return response

@@ -1,11 +1,12 @@
 """The wizard facade: catalogue, dictionaries, slots, whole-record check and the summary."""
 
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from shared_models.rules import enums
+from shared_models.rules.fields import BEIJING, beijing_today
 from shared_models.rules.slots import slot_errors
 from shared_models.rules.wizard import (
     FIELDS,
@@ -79,7 +80,14 @@ def test_applicant_from_account():
     account = SimpleNamespace(id_type="护照", id_number="E1", name="李四", email=None)
     applicant = Applicant.from_account(account, today=TODAY)
     assert applicant == Applicant("护照", "E1", "李四", "", TODAY)
-    assert Applicant.from_account(account).today == date.today()
+    assert Applicant.from_account(account).today == beijing_today()
+
+
+def test_today_is_the_date_in_china():
+    """00:30 in Beijing is still yesterday in UTC: a date typed then must not count as being in the future."""
+    assert beijing_today() == (datetime.now(UTC) + timedelta(hours=8)).date()
+    assert BEIJING.utcoffset(None) == timedelta(hours=8)
+    assert Applicant("护照", "E1", "李四", "").today == beijing_today()
 
 
 def test_derived_values():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from shared_models.rules.identity import (
@@ -13,6 +13,15 @@ from shared_models.rules.identity import (
     birth_date_of,
     gender_of,
 )
+
+# China has one time zone and no daylight saving time: a fixed offset needs no tz database.
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def beijing_today() -> date:
+    """Today's date in China: "not in the future" must not depend on the server's time zone (often UTC)."""
+    return datetime.now(BEIJING).date()
+
 
 Choices = tuple[tuple[str, str], ...]
 # A condition on the (already validated) unconditional values of the same step.
@@ -29,7 +38,7 @@ class Applicant:
     id_number: str
     name: str
     email: str
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=beijing_today)
 
     @classmethod
     def from_account(cls, account: Any, today: date | None = None) -> Applicant:
@@ -38,7 +47,7 @@ class Applicant:
             id_number=account.id_number,
             name=account.name,
             email=account.email or "",
-            today=today or date.today(),
+            today=today or beijing_today(),
         )
 
     @property

@@ -11,6 +11,7 @@ The 16th-birthday rule accepts the birthday itself (and, for a month field, the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from shared_models.rules.catalogue import (
@@ -34,7 +35,8 @@ __all__ = [
     "summary", "validate_partial", "validate_step", "visible_fields",
 ]
 
-def birth_date(applicant: Applicant, answers: Mapping[str, Mapping[str, Any]]) -> Any:
+
+def birth_date(applicant: Applicant, answers: Mapping[str, Mapping[str, Any]]) -> date | None:
     """The birth date for the 16th-birthday rules: from the ID number, else the basics step; None if unknown."""
     return applicant.derived_birth_date or parse_date(str((answers.get("basics") or {}).get("birth_date") or ""))
 

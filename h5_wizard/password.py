@@ -182,11 +182,18 @@ def _change_errors(account, form: ChangeForm) -> dict[str, str]:
     errors = password_errors(new, form.password_confirm.data or "", account.id_number)
     if not old:
         errors["old_password"] = OLD_MISSING
-    elif not verify_password(account.password_hash, old):
+    elif not _old_password_ok(account, old):
         errors["old_password"] = OLD_WRONG
     elif "password" not in errors and new == old:
         errors["password"] = SAME_AS_OLD
     return errors
+
+
+def _old_password_ok(account, old: str) -> bool:
+    if verify_password(account.password_hash, old):
+        return True
+    # A still-initial password was stored upper-cased at login (x/X check digit): accept either case.
+    return account.must_change_password and old != old.upper() and verify_password(account.password_hash, old.upper())
 
 
 def _apply_change(account, password: str):

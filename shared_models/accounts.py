@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from shared_models.db import utcnow
 from shared_models.models import Account
-from shared_models.rules.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from shared_models.rules.passwords import (
+    DUMMY_HASH,
+    INITIAL_PREFIX,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 
 class DuplicateAccount(Exception):
@@ -59,7 +65,9 @@ def authenticate(session: Session, id_number: str, password: str) -> Account | N
     for account in accounts:
         if verify_password(account.password_hash, password):
             if needs_rehash(account.password_hash):
-                account.password_hash = hash_password(password)
+                # An initial password is case-insensitive (check digit x/X): it stays so once rehashed.
+                initial = account.password_hash.startswith(INITIAL_PREFIX)
+                account.password_hash = hash_password(password.upper() if initial else password)
             account.last_login_at = utcnow()
             return account
     return None

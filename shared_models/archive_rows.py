@@ -54,8 +54,6 @@ def parse_row(
             by_step.setdefault(keys[key], {})[key] = _as_stored(keys[key], key, value)
     if row.phone:
         by_step.setdefault("basics", {})["phone"] = row.phone
-    if row.email:
-        by_step.setdefault("basics", {})["email"] = row.email
     if "ethnicity" in by_step.get("basics", {}):
         by_step["basics"].setdefault("country", CHINA)  # the form's default: 民族 only applies in China
     for step in (s for s in FIELDS if s in by_step):  # the spec's step order: cross-step rules see earlier steps
@@ -71,6 +69,8 @@ def parse_row(
             for k in raw_step
             if k not in result.data and k not in result.errors and k in labels
         ]
+    if row.email:  # validated above with the same rule as the basics step's 电子邮箱
+        row.answers.setdefault("basics", {})["email"] = row.email
     basics = row.answers.get("basics", {})
     if row.phone and basics.get("phone") != row.phone:
         row.phone = ""  # an invalid phone is reported above and not stored on the account either
@@ -122,7 +122,7 @@ def _as_stored(step: str, key: str, value: str) -> str:
         return by_label.get(value, value)
     if spec.kind == "region":
         return _region_codes().get(value, value)
-    if key == "postal_code" and value.isdigit() and len(value) < 6:
+    if key == "postal_code" and value.isdigit() and len(value) == 5:
         return value.zfill(6)  # a spreadsheet number cell lost the leading zero (030000 → 30000)
     return value
 

@@ -252,10 +252,10 @@ def test_export_is_audited_and_streamed(client, review, review_login):
 
 
 def test_export_memory_does_not_grow_with_rows(app, review):
-    """Peak memory of writing 1,600 rows is about that of 400 (rows are streamed, strings inline)."""
+    """Peak memory of writing 800 rows is about that of 200 (rows are streamed, strings inline)."""
     from review_desk.queue_views import xlsx_chunks
 
-    review.bulk(1600)
+    review.bulk(800)
 
     def peak(limit: int) -> int:
         with app.app_context():
@@ -269,7 +269,7 @@ def test_export_memory_does_not_grow_with_rows(app, review):
             assert size > 0
             return top
 
-    small, large = peak(400), peak(1600)
+    small, large = peak(200), peak(800)
     assert large < small * 1.5, (small, large)
 
 

@@ -53,7 +53,8 @@ def create_user(username: str, name: str, role: str, region: str, password_stdin
         _fail(exc)
         return
     db.session.commit()
-    click.echo(f"已创建{ROLES[reviewer.role]} {reviewer.username}（{reviewer.name}），辖区：{region_full_name(reviewer.region_code)}")
+    scope = region_full_name(reviewer.region_code)
+    click.echo(f"已创建{ROLES[reviewer.role]} {reviewer.username}（{reviewer.name}），辖区：{scope}")
 
 
 @bp.cli.command("set-password")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from urllib.parse import quote
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, render_template, request, stream_with_context
 from openpyxl import Workbook
@@ -24,7 +24,9 @@ from shared_models.review.queue import BEIJING
 from shared_models.review.reports import city_status_counts, export_headers, export_rows
 
 STREAM_CHUNK = 64 * 1024
-STATUS_TABS = ((status.SUBMITTED, "待审核"), (status.REJECTED, "审核未通过"), (status.APPROVED, "审核通过"), (ALL, "全部"))
+STATUS_TABS = (
+    (status.SUBMITTED, "待审核"), (status.REJECTED, "审核未通过"), (status.APPROVED, "审核通过"), (ALL, "全部"),
+)
 
 
 @bp.get("/")

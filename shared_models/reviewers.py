@@ -67,7 +67,7 @@ def validate_reviewer(username: str, name: str, role: str, region_code: str) -> 
 def check_password(password: str, username: str) -> None:
     errors = password_errors(password, None, None)
     if not errors and password.lower() == username.lower():
-        errors["password"] = "密码不能与用户名相同"
+        errors["password"] = "密码不能与用户名相同"  # noqa: S105 - a message, not a secret
     if errors:
         raise ReviewerError(errors)
 

@@ -122,7 +122,8 @@ class ReviewFactory:
         d = division(region)
         application = Application(account_id=account.id, status=status, region_code=region,
                                   city_code=d.city_code if d else None, submitted_at=when,
-                                  first_submitted_at=when, decided_at=when if status in ("approved", "rejected") else None)
+                                  first_submitted_at=when,
+                                  decided_at=when if status in ("approved", "rejected") else None)
         for step, data in answers.items():
             application.sections.append(ApplicationSection(step=step, data=data, completed=True,
                                                            origins=(origins or {}).get(step, {})))

@@ -111,7 +111,9 @@ def test_reject_with_reasons_per_step_and_field(client, review, desk):
     assert session.get(Application, application.id).status == "rejected"
     outbox = session.scalar(select(NotificationOutbox))
     assert outbox.payload["outcome"] == "rejected"
-    assert outbox.payload["reasons"] == ["学历信息（全日制毕业院校）：请填写毕业院校全称", "证件相关附件：毕业证书照片不清晰"]
+    assert outbox.payload["reasons"] == [
+        "学历信息（全日制毕业院校）：请填写毕业院校全称", "证件相关附件：毕业证书照片不清晰",
+    ]
     audit = session.scalar(select(AuditEvent).where(AuditEvent.action == "review.reject"))
     assert audit.details["reasons"] == decision.reasons
     page = _detail(client, application.id)
@@ -127,7 +129,8 @@ def test_reject_with_reasons_per_step_and_field(client, review, desk):
         ({"step_education": "1", "reason_education": "  "}, "请填写“学历信息”的退回原因"),
         ({"step_education": "1", "reason_education": "x" * 301}, "“学历信息”的退回原因不能超过300个字"),
         ({"step_education": "1", "reason_education": "a\x07b"}, "“学历信息”的退回原因不能包含控制字符"),
-        ({"step_education": "1", "field_education": "nonsense", "reason_education": "原因"}, "“学历信息”中没有所选的项目"),
+        ({"step_education": "1", "field_education": "nonsense", "reason_education": "原因"},
+         "“学历信息”中没有所选的项目"),
         ({"step_education": "1", "field_education": "parttime_school", "reason_education": "原因"},
          "“学历信息”中没有所选的项目"),  # a field that does not apply to this record
     ],

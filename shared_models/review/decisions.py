@@ -101,7 +101,10 @@ def reason_text(reason: Mapping[str, Any], options: Mapping[str, list[tuple[str,
 
 def _latest_submission(session: Session, application_id: int) -> Submission | None:
     return session.scalar(
-        select(Submission).where(Submission.application_id == application_id).order_by(Submission.number.desc()).limit(1)
+        select(Submission)
+        .where(Submission.application_id == application_id)
+        .order_by(Submission.number.desc())
+        .limit(1)
     )
 
 

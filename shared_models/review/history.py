@@ -198,7 +198,8 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any], today: date | 
         was, now = old.get(key), new.get(key)
         if was is None or now is None or was[2] != now[2]:
             title, label = (now or was)[0], (now or was)[1]  # type: ignore[index]
-            changes.append(Change(key[0], title, key[1], label, was[2] if was else "（无）", now[2] if now else "（无）"))
+            before_text, after_text = (was[2] if was else "（无）"), (now[2] if now else "（无）")
+            changes.append(Change(key[0], title, key[1], label, before_text, after_text))
     old_labels, new_labels = slot_labels(before, old_app), slot_labels(after, new_app)
     old_ids, new_ids = attachment_ids(before), attachment_ids(after)
     for step in IMAGE_STEPS:

@@ -221,7 +221,7 @@ def queue_page(session: Session, scope_code: str, flt: QueueFilter, today: date 
     """One page of the queue plus the counts per status: two queries whatever the page size."""
     today = today or datetime.now(BEIJING).date()
     counts = count_by_status(session, scope_code, flt)
-    total = counts[flt.status] if flt.status in counts else 0
+    total = counts.get(flt.status, 0)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(flt.page, 1), pages)
     stmt = (

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from shared_models import status
 from shared_models.archive_reader import ArchiveFile, profile_keys
@@ -174,7 +174,9 @@ def _preload(session: Session, rows: list[ArchiveRow]) -> tuple[dict[tuple[str, 
     ids = [a.id for a in accounts.values()]
     applications = {}
     if ids:
-        rows = session.scalars(select(Application).where(Application.account_id.in_(ids)))
+        # The accounts are in the identity map already: no join back to them.
+        query = select(Application).options(lazyload(Application.account)).where(Application.account_id.in_(ids))
+        rows = session.scalars(query)
         applications = {a.account_id: a for a in rows}
     return accounts, applications
 
@@ -278,6 +280,8 @@ def _additions(step: str, imported: dict[str, Any], section: ApplicationSection 
     if section is not None and section.completed:
         return {}
     saved = {k: v for k, v in ((section.data if section else None) or {}).items() if v not in (None, "", [])}
+    if all(k in saved for k in imported):
+        return {}  # the common case of a re-import: nothing empty left to fill, no need to validate
     # Re-validate together with what is saved, so that no value is added that does not apply next to it.
     result = validate_partial(step, {**imported, **saved}, applicant, answers)
     return {k: v for k, v in result.data.items() if k in imported and k not in saved}

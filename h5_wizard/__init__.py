@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         uploads,
     )
     from h5_wizard.cli import accounts_cli
+    from h5_wizard.guide import guide  # noqa: F401 - /h5/guide, the accountants' 操作指南
 
     app.register_blueprint(bp)
     app.cli.add_command(accounts_cli)

@@ -34,6 +34,7 @@ SERVER_START_SECONDS = 90
 EXPECT_TIMEOUT_MS = 15_000
 _outcomes: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0}
 _skip_reasons: set[str] = set()
+_browser_ids: set[str] = set()
 
 
 def chromium_available() -> bool:
@@ -41,16 +42,18 @@ def chromium_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # The marker itself, not item.keywords: those also hold the folder name "browser".
+    marked = [item for item in items if item.get_closest_marker("browser")]
+    _browser_ids.update(item.nodeid for item in marked)
     if chromium_available():
         return
     skip = pytest.mark.skip(reason=SKIP_REASON)
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+    for item in marked:
+        item.add_marker(skip)
 
 
 def pytest_runtest_logreport(report):
-    if "browser" not in report.keywords:
+    if report.nodeid not in _browser_ids:
         return
     if report.when == "call" or (report.when == "setup" and not report.passed):
         outcome = "skipped" if report.skipped else report.outcome

@@ -51,7 +51,8 @@ A11Y_SCRIPT = """
     const s = getComputedStyle(el);
     if (s.visibility === 'hidden' || s.display === 'none') return false;
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0;
+    // 1×1 px clipped boxes are the "visually hidden" pattern: present for assistive tech only.
+    return r.width > 1 && r.height > 1;
   };
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (el.name ? '[name=' + el.name + ']' : '') + (el.className && typeof el.className === 'string'
@@ -93,7 +94,11 @@ A11Y_SCRIPT = """
       if (!scrolls) problems.push('overflows the width (' + Math.round(r.right) + ' > ' + width + '): ' + describe(el));
     }
   }
-  // 4. text is at least minPx
+  // 4. every visible image loaded (a broken thumbnail is a broken page)
+  for (const img of document.images) {
+    if (visible(img) && img.complete && img.naturalWidth === 0) problems.push('image did not load: ' + img.src);
+  }
+  // 5. text is at least minPx
   const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const seen = new Set();
   for (let t = texts.nextNode(); t; t = texts.nextNode()) {
@@ -122,20 +127,31 @@ class Recorder:
     prefix: str
     count: int = 0
     visited: list[str] = field(default_factory=list)
-    a11y: bool = True
+    findings: dict[str, list[str]] = field(default_factory=dict)
 
     def visit(self, page, name: str, *, check: bool = True) -> Path:
-        """After a navigation: run the accessibility smoke, then write the screenshot of the page."""
+        """After a navigation: write the screenshot of the page, then run the accessibility smoke on it.
+
+        Findings are collected rather than raised at once, so that one run reports every page's problems
+        (and still leaves every screenshot); `assert_accessible()` at the end of the journey fails on them.
+        """
         page.wait_for_load_state("load")
+        # Thumbnails are lazy: load them all (as scrolling would) so the full-page screenshot shows them.
+        page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
         self.count += 1
         path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{slug(name)}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True)
         self.visited.append(path.name)
-        if check and self.a11y:
+        if check:
             problems = a11y_problems(page)
-            assert not problems, f"accessibility smoke on {name} ({page.url}):\n  " + "\n  ".join(problems)
+            if problems:
+                self.findings[f"{path.stem} ({page.url})"] = problems
         return path
+
+    def assert_accessible(self) -> None:
+        assert_accessible(self)
 
     @contextmanager
     def step(self, name: str, page) -> Iterator[None]:
@@ -145,6 +161,13 @@ class Recorder:
         except BaseException:
             save_failure(page, f"{self.prefix}-{name}")
             raise
+
+
+def assert_accessible(*recorders: Recorder) -> None:
+    """Fail with every page's accessibility findings of the given recorders (one report for the run)."""
+    report = [f"{where}:\n    " + "\n    ".join(items) for rec in recorders for where, items in rec.findings.items()]
+    joined = "\n  ".join(report)
+    assert not report, f"accessibility smoke found problems on {len(report)} page(s):\n  {joined}"
 
 
 def save_failure(page, name: str) -> None:

@@ -18,7 +18,7 @@ PASSWORD = "Zhuce#2026pc"
 
 
 def test_pc_wizard_by_id_number_and_password(desktop, live_server, tmp_path):
-    rec = Recorder("pc")
+    rec = Recorder("journey-pc")
     page = desktop.new_page()
 
     with rec.step("register", page):
@@ -48,3 +48,4 @@ def test_pc_wizard_by_id_number_and_password(desktop, live_server, tmp_path):
         wizard.submit(page, rec)
         expect(page.get_by_test_id("status")).to_have_text("待审核")
         rec.visit(page, "home-submitted")
+    rec.assert_accessible()

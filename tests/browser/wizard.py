@@ -69,8 +69,7 @@ def set_field(page: Page, name: str, value: str) -> None:
     tag = control.evaluate("el => el.tagName.toLowerCase()")
     kind = control.get_attribute("type") or ""
     if tag == "select":
-        option = control.locator("option", has_text=value).first
-        control.select_option(value=option.get_attribute("value"))
+        control.select_option(label=value)
     elif kind == "radio":
         page.locator(f'label:has(input[name="{name}"][value="{value}"])').click()
         expect(page.locator(f'input[name="{name}"][value="{value}"]')).to_be_checked()
@@ -97,15 +96,10 @@ def press_continue(page: Page) -> None:
 
 
 def choose_region(page: Page, city: str, county: str) -> None:
-    """The two-select picker (city, then county) when the page script built it; else the grouped select."""
-    picker_city = page.get_by_label("所属地市")
-    if picker_city.count():
-        picker_city.select_option(label=city)
-        page.get_by_label("所属区县").select_option(label=county)
-    else:
-        select = page.locator('select[name="region_code"]')
-        value = select.locator(f'optgroup[label="{city}"] option', has_text=county).first.get_attribute("value")
-        select.select_option(value=value)
+    """The two-select picker the page script builds (地市, then 县（市、区）), which fills region_code."""
+    page.locator("#region_code-city").select_option(label=city)
+    page.locator("#region_code-county").select_option(label=county)
+    expect(page.locator('select[name="region_code"]')).not_to_have_value("")
 
 
 @dataclass
@@ -136,10 +130,13 @@ class Files:
 
 
 def upload(page: Page, slot: str, *paths: Path) -> None:
-    """Choose files in the slot's file input and send them with the slot's upload button."""
-    page.locator(f'input[type="file"][name="{slot}"]').set_input_files([str(p) for p in paths])
-    page.locator(f'[data-slot="{slot}"]').get_by_role("button", name="上传").click()
-    expect(page.locator(f'[data-slot="{slot}"] img').first).to_be_visible()
+    """Choose files in the slot's 从相册选择 input: the page shrinks them and uploads at once."""
+    box = page.locator(f'[data-slot="{slot}"]')
+    # The page script hides the no-JS 上传 button once its change handler is attached: wait for that.
+    expect(page.locator(f"#upload-{slot}")).to_be_hidden()
+    before = box.locator("img").count()
+    box.locator(f'input[type="file"][name="{slot}"]:not([capture])').set_input_files([str(p) for p in paths])
+    expect(page.locator(f'[data-slot="{slot}"] img')).to_have_count(before + len(paths))
 
 
 def fill_all(page: Page, rec: Recorder, tmp: Path, person: Person, *, on_step=None) -> Files:
@@ -150,20 +147,20 @@ def fill_all(page: Page, rec: Recorder, tmp: Path, person: Person, *, on_step=No
         page.get_by_test_id("primary-action").click()
         at_step(page, "commitment")
         expect(page.get_by_text(person.id_number).first).to_be_visible()
-        rec.visit(page, "step-1-commitment")
+        rec.visit(page, "step-commitment")
         set_field(page, "commitment_agreed", "y")
         press_continue(page)
     with rec.step("photos", page):
         at_step(page, "photos")
-        rec.visit(page, "step-2-photos")
+        rec.visit(page, "step-photos")
         upload(page, "portrait", files.portrait)
         upload(page, "id_front", files.id_front)
         upload(page, "id_back", files.id_back)
-        rec.visit(page, "step-2-photos-uploaded")
+        rec.visit(page, "step-photos-uploaded")
         press_continue(page)
     with rec.step("basics", page):
         at_step(page, "basics")
-        rec.visit(page, "step-3-basics")
+        rec.visit(page, "step-basics")
         if "basics" in hooks:
             hooks["basics"](page)
         fill(page, person.basics)
@@ -180,16 +177,16 @@ def fill_all(page: Page, rec: Recorder, tmp: Path, person: Person, *, on_step=No
             press_continue(page)
     with rec.step("attachments", page):
         at_step(page, "attachments")
-        rec.visit(page, "step-8-attachments")
+        rec.visit(page, "step-attachments")
         upload(page, "fulltime_diploma", files.diploma_photo, files.extra)
         upload(page, "qualification_cert", files.qualification)
         upload(page, "title_appointment", files.appointment)
         upload(page, "work_proof", files.work_proof)
-        rec.visit(page, "step-8-attachments-uploaded")
+        rec.visit(page, "step-attachments-uploaded")
         press_continue(page)
     with rec.step("check-answers", page):
         expect(page).to_have_url(re.compile(r"/h5/steps/submit"))
-        rec.visit(page, "step-9-check-answers")
+        rec.visit(page, "step-check-answers")
     return files
 
 
@@ -197,4 +194,7 @@ def submit(page: Page, rec: Recorder) -> None:
     """On the check-answers page: agree again and press 提交审核; ends on the home page."""
     set_field(page, "final_agreed", "y")
     page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_role("heading", name="已提交，等待审核")).to_be_visible()
+    rec.visit(page, "submitted")
+    page.get_by_role("link", name="返回首页").click()
     expect(page).to_have_url(re.compile(r"/h5/(\?.*)?$"))

@@ -15,6 +15,11 @@ from shared_models import images
 from shared_models.images import MAX_STORED_BYTES, ImageError, normalise_image
 
 RED = (255, 0, 0)
+GREEN = (0, 255, 0)
+
+
+def is_colour(pixel, colour) -> bool:
+    return all(abs(a - b) < 60 for a, b in zip(pixel, colour, strict=True))
 
 
 def jpeg(image: Image.Image, **kwargs) -> bytes:
@@ -63,6 +68,7 @@ def phone_photo() -> bytes:
     """A 4032×3024 camera JPEG of several MB, stored sideways with EXIF orientation 6 and a red corner."""
     base = noise((504, 378)).resize((4032, 3024), Image.Resampling.BICUBIC)
     base.paste(RED, (0, 0, 600, 600))  # top-left of the stored pixels
+    base.paste(GREEN, (0, 3024 - 600, 600, 3024))  # bottom-left of the stored pixels
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to display
     exif[0x010F] = "TestPhone"
@@ -80,11 +86,10 @@ def test_big_rotated_phone_photo_is_stored_upright_and_under_1_mb(phone_photo):
     assert (result.width, result.height) == stored.size
     assert stored.height > stored.width  # 4032×3024 sideways → portrait orientation
     assert max(stored.size) <= images.MAX_SIDE
-    # Rotating 90° clockwise moves the stored top-left corner to the top-right.
-    r, g, b = stored.convert("RGB").getpixel((stored.width - 30, 30))
-    assert r > 200 and g < 60 and b < 60
-    r, g, b = stored.convert("RGB").getpixel((30, 30))
-    assert not (r > 200 and g < 60 and b < 60)
+    # Rotating 90° clockwise moves the stored top-left corner to the top-right, the bottom-left to the top-left.
+    rgb = stored.convert("RGB")
+    assert is_colour(rgb.getpixel((stored.width - 30, 30)), RED)
+    assert is_colour(rgb.getpixel((30, 30)), GREEN)
     assert not stored.getexif()
     assert result.sha256 == hashlib.sha256(result.data).hexdigest()
 

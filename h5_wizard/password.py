@@ -62,13 +62,13 @@ class ForgotForm(BaseForm):
 
 class ResetForm(BaseForm):
     password = PasswordField("新密码")
-    password_confirm = PasswordField("确认新密码")
+    password_confirm = PasswordField("确认密码")
 
 
 class ChangeForm(BaseForm):
     old_password = PasswordField("当前密码")
     password = PasswordField("新密码")
-    password_confirm = PasswordField("确认新密码")
+    password_confirm = PasswordField("确认密码")
 
 
 def wait_message(seconds: int) -> str:

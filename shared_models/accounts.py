@@ -63,7 +63,7 @@ def authenticate(session: Session, id_number: str, password: str) -> Account | N
         # an archive account that never logged in apart from the others.
         verify_password(DUMMY_HASH, password)
     for account in accounts:
-        if verify_password(account.password_hash, password):
+        if verify_password(account.password_hash, password) or _still_initial(account, password):
             if needs_rehash(account.password_hash):
                 # An initial password is case-insensitive (check digit x/X): it stays so once rehashed.
                 initial = account.password_hash.startswith(INITIAL_PREFIX)
@@ -71,6 +71,12 @@ def authenticate(session: Session, id_number: str, password: str) -> Account | N
             account.last_login_at = utcnow()
             return account
     return None
+
+
+def _still_initial(account: Account, password: str) -> bool:
+    """An initial password not yet replaced was stored upper-cased when rehashed: accept a lower-case x."""
+    upper = password.upper()
+    return account.must_change_password and upper != password and verify_password(account.password_hash, upper)
 
 
 def set_password(account: Account, password: str, *, forced_change_done: bool = True) -> None:

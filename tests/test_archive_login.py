@@ -48,6 +48,9 @@ def test_initial_password_forces_a_change_before_anything_else(client, archive_a
     assert response.status_code == 302
     account = _reload(in_db, account.id)
     assert account.password_hash.startswith("scrypt:") and account.must_change_password
+    # Logging in again before the change: the initial password still works, in either case.
+    client.post("/h5/logout", data={"csrf_token": client.csrf("/h5/password/change")})
+    assert _login(client, id_number, "31002x").status_code == 302
     for url in ("/h5/", "/h5/steps/commitment", "/h5/steps/basics"):
         assert client.get(url).headers["Location"] == "/h5/password/change", url
     page = html(client.get("/h5/password/change"))

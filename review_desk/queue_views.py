@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, render_template, request
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from sqlalchemy.orm import Session
 
 from portal.auth import current_reviewer, reviewer_required
 from portal.extensions import db
@@ -19,7 +20,15 @@ from review_desk import bp
 from review_desk.forms import parse_filter
 from shared_models import status
 from shared_models.reference import region_full_name
-from shared_models.review import ALL, OVERDUE_WORKING_DAYS, QUEUE_STATUSES, queue_page, record_event, region_options
+from shared_models.review import (
+    ALL,
+    OVERDUE_WORKING_DAYS,
+    QUEUE_STATUSES,
+    QueueFilter,
+    queue_page,
+    record_event,
+    region_options,
+)
 from shared_models.review.queue import BEIJING
 from shared_models.review.reports import city_status_counts, export_headers, export_rows
 
@@ -86,6 +95,15 @@ def _bold(cell: WriteOnlyCell, font: Font) -> WriteOnlyCell:
     return cell
 
 
+def _export_stream(session: Session, scope_code: str, flt: QueueFilter) -> Iterator[bytes]:
+    """The rows are read while the response is sent, after the request's own session has been closed:
+    the stream owns a session of its own and closes it (ending its transaction) when done or aborted."""
+    try:
+        yield from xlsx_chunks(export_headers(), export_rows(session, scope_code, flt))
+    finally:
+        session.close()
+
+
 @bp.get("/export.xlsx")
 @reviewer_required
 def export():
@@ -95,10 +113,10 @@ def export():
     params = flt.params(page=1)
     record_event(db.session, reviewer, "review.export", {"format": "xlsx", "filter": params})
     db.session.commit()
-    rows = export_rows(db.session, reviewer.region_code, flt)
+    chunks = _export_stream(db.new_session(), reviewer.region_code, flt)
     stamp = f"{datetime.now(BEIJING):%Y%m%d-%H%M}"
     response = Response(
-        stream_with_context(xlsx_chunks(export_headers(), rows)),
+        chunks,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     # RFC 6266: an ASCII name for old clients, the Chinese one as filename* (headers must stay latin-1).

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from PIL import Image
 
 from h5_wizard import bp
@@ -141,4 +141,6 @@ def steps_with_guides() -> list[tuple[Step, StepGuide]]:
 @bp.get("/guide")
 def guide():
     """The guide is public: people read it before they have an account, from the menu or the login page."""
-    return render_template("h5/guide.html", steps=steps_with_guides(), figure=figure, page_title="操作指南")
+    service_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("h5.home")
+    return render_template("h5/guide.html", steps=steps_with_guides(), figure=figure, service_url=service_url,
+                           page_title="操作指南")

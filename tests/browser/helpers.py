@@ -45,7 +45,7 @@ def slug(name: str) -> str:
 # Accessibility smoke: one script evaluated in the page, returning human-readable problems.
 # ---------------------------------------------------------------------------------------------------------
 A11Y_SCRIPT = """
-(minPx) => {
+([minPx, deviceWidth]) => {
   const problems = [];
   const visible = (el) => {
     const s = getComputedStyle(el);
@@ -75,8 +75,9 @@ A11Y_SCRIPT = """
     const id = decodeURIComponent(a.getAttribute('href').slice(1));
     if (!document.getElementById(id)) problems.push('error summary links to missing #' + id);
   }
-  // 3. nothing overflows the viewport width
-  const width = window.innerWidth;
+  // 3. nothing overflows the device width. Not innerWidth alone: a mobile browser widens its layout
+  // viewport (zooming the page out) to fit content that is too wide, which would hide the overflow.
+  const width = Math.min(window.innerWidth, deviceWidth);
   if (document.documentElement.scrollWidth > width) {
     problems.push('page scrolls sideways: scrollWidth ' + document.documentElement.scrollWidth + ' > ' + width);
   }
@@ -117,7 +118,7 @@ A11Y_SCRIPT = """
 
 def a11y_problems(page) -> list[str]:
     """The accessibility smoke's findings on the current page (empty list: fine)."""
-    return page.evaluate(A11Y_SCRIPT, MIN_FONT_PX)
+    return page.evaluate(A11Y_SCRIPT, [MIN_FONT_PX, page.viewport_size["width"]])
 
 
 @dataclass

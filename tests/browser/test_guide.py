@@ -53,3 +53,8 @@ def test_guide_works_for_a_logged_in_accountant(client, register):
     response = client.get("/h5/guide")
     assert response.status_code == 200
     assert "会计人员信息采集操作指南" in html(response)
+
+
+def test_guide_gives_the_public_service_address(client, settings):
+    page = html(client.get("/h5/guide"))
+    assert f'href="{settings["PUBLIC_BASE_URL"]}/h5/"' in page

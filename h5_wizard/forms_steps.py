@@ -20,7 +20,7 @@ from shared_models.reference import PROVINCE_CODE, cities, counties_of, division
 from shared_models.rules.wizard import FIELDS, Applicant, fields_for, visible_fields
 
 RADIO_MAX_CHOICES = 3  # short lists are radio buttons (one tap); longer ones a select
-LONG_TEXT = 100  # text fields allowed longer than this are textareas (addresses)
+TEXTAREA_KEYS = frozenset({"address"})  # long free text; everything else is a one-line input
 MAX_CONDITION_COMBINATIONS = 400
 
 
@@ -34,7 +34,7 @@ def _unbound_field(spec) -> Any:
         return SelectField(spec.label, choices=[("", "请选择"), *choices], validate_choice=False)
     if spec.kind == "region":
         return SelectField(spec.label, choices=[], validate_choice=False)
-    if spec.kind == "text" and spec.max_len and spec.max_len > LONG_TEXT:
+    if spec.key in TEXTAREA_KEYS:
         return TextAreaField(spec.label)
     return StringField(spec.label)
 

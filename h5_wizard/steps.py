@@ -31,7 +31,7 @@ FORM_STEPS = ("commitment", "basics", "qualification", "education", "employer", 
 UPLOAD_STEPS = ("photos", "attachments")
 READ_ONLY_MESSAGE = "您的信息已提交审核，审核完成前不能修改"
 INPUT_MODES = {"phone": "tel", "postal_code": "numeric"}
-INPUT_TYPES = {"date": "date", "month": "month"}
+INPUT_TYPES = {"date": "date", "month": "month", "email": "email", "phone": "tel"}
 DATE_PLACEHOLDERS = {"date": "年-月-日，如2020-07-01", "month": "年-月，如2020-07"}
 AUTOCOMPLETE = {"phone": "tel", "email": "email", "address": "street-address", "postal_code": "postal-code"}
 

@@ -70,11 +70,16 @@
     return o;
   }
 
-  function selectCell(labelText, id) {
+  function selectCell(labelText, id, required) {
     var cell = document.createElement("div");
     cell.className = "weui-cell weui-cell_active weui-cell_select weui-cell_select-after";
     cell.innerHTML = '<div class="weui-cell__hd"><label class="weui-label"></label></div><div class="weui-cell__bd"><select class="weui-select"></select></div>';
     cell.querySelector("label").textContent = labelText;
+    if (required) {
+      var star = document.createElement("span");
+      star.className = "req"; star.setAttribute("aria-hidden", "true"); star.textContent = "*";
+      cell.querySelector("label").appendChild(star);
+    }
     cell.querySelector("label").htmlFor = id;
     cell.querySelector("select").id = id;
     return cell;
@@ -85,7 +90,7 @@
     var grouped = box.querySelector("select");
     var current = grouped.value;
     var groupedCell = box.querySelector(".region-grouped");
-    var cityCell = selectCell(groupedCell.querySelector("label").firstChild.textContent, grouped.id + "-city");
+    var cityCell = selectCell(groupedCell.querySelector("label").firstChild.textContent, grouped.id + "-city", true);
     var countyCell = selectCell("县（市、区）", grouped.id + "-county");
     var city = cityCell.querySelector("select"), county = countyCell.querySelector("select");
     var currentCity = "";

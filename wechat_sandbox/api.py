@@ -112,7 +112,7 @@ def menu_create() -> Response:
     data = _json_body()
     if data is None:
         return error(47001)
-    code = menu_errcode(data, current_app.config["PUBLIC_BASE_URL"])
+    code = menu_errcode(data)
     if code:
         return jsonify(errcode=code[0], errmsg=code[1])
     state.count("menu_create")

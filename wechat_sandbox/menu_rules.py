@@ -25,7 +25,7 @@ def _size(value: Any) -> int:
     return len(str(value or "").encode("utf-8"))
 
 
-def menu_errcode(data: dict[str, Any], public_base_url: str) -> tuple[int, str] | None:
+def menu_errcode(data: dict[str, Any]) -> tuple[int, str] | None:
     buttons = data.get("button")
     if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
         return 40016, "invalid button size"
@@ -41,17 +41,17 @@ def menu_errcode(data: dict[str, Any], public_base_url: str) -> tuple[int, str] 
             for sub in subs:
                 if not isinstance(sub, dict) or isinstance(sub.get("sub_button"), list) and sub["sub_button"]:
                     return 40022, "invalid sub menu level"
-                problem = _leaf(sub, 60, public_base_url)
+                problem = _leaf(sub, 60)
                 if problem:
                     return CODES[problem][1], CODES[problem][3]
         else:
-            problem = _leaf(top, 16, public_base_url)
+            problem = _leaf(top, 16)
             if problem:
                 return CODES[problem][0], CODES[problem][2]
     return None
 
 
-def _leaf(button: dict[str, Any], name_limit: int, public_base_url: str) -> str | None:
+def _leaf(button: dict[str, Any], name_limit: int) -> str | None:
     kind = button.get("type")
     if kind not in TYPES:
         return "type"

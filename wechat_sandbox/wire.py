@@ -79,10 +79,14 @@ def _first(xml: str, tag: str) -> str:
 def _reply_text(text: str, crypto: WeChatCrypto | None) -> str | None:
     if not text or text == "success":
         return None
-    doc = xmltodict.parse(text)["xml"]
-    if crypto is not None and "Encrypt" in doc:
-        plain = crypto.decrypt_message(text, doc["MsgSignature"], doc["TimeStamp"], doc["Nonce"])
-        doc = xmltodict.parse(plain)["xml"]
+    try:
+        doc = xmltodict.parse(text)["xml"]
+        if crypto is not None and "Encrypt" in doc:
+            plain = crypto.decrypt_message(text, doc["MsgSignature"], doc["TimeStamp"], doc["Nonce"])
+            doc = xmltodict.parse(plain)["xml"]
+    except Exception as exc:  # WeChat shows nothing for a reply it cannot read; say so in the chat
+        log.warning("unreadable reply from /wx: %s", exc)
+        return f"（公众号的回复无法解析：{type(exc).__name__}）"
     return doc.get("Content")
 
 

@@ -179,6 +179,10 @@ def fill_all(page: Page, rec: Recorder, tmp: Path, person: Person, *, on_step=No
         at_step(page, "attachments")
         rec.visit(page, "step-attachments")
         upload(page, "fulltime_diploma", files.diploma_photo, files.extra)
+        # The 4032×3024 photo carries EXIF orientation 6: what is stored must stand upright (portrait).
+        width, height = page.locator('[data-slot="fulltime_diploma"] img').first.evaluate(
+            "img => [img.naturalWidth, img.naturalHeight]")
+        assert height > width, f"the phone photo was stored {width}×{height}: EXIF orientation not applied"
         upload(page, "qualification_cert", files.qualification)
         upload(page, "title_appointment", files.appointment)
         upload(page, "work_proof", files.work_proof)

@@ -40,6 +40,11 @@ def rush(server: Server, users: int, *, think: tuple[float, float], spawn_rate: 
     return json.loads(out.read_text())
 
 
+def _quarters(values: list[float]) -> list[list[float]]:
+    size = max(1, len(values) // 4)
+    return [chunk for chunk in (values[i:i + size] for i in range(0, len(values), size)) if chunk][:4]
+
+
 def submitted_in_db(backend: Backend) -> dict[str, int]:
     from sqlalchemy import func, select
 
@@ -64,6 +69,8 @@ def summarise_rush(raw: dict, users: int, db: dict[str, int]) -> dict:
         steps.append({
             "name": name, "requests": len(values), "failures": len(raw["failures"].get(name, [])),
             "p50": percentile(values, 50), "p95": percentile(values, 95), "max": max(values),
+            # Four cohorts in arrival order: the spread of p95 within the run.
+            "p95_cohorts": [percentile(c, 95) for c in _quarters(values)],
             "upload": "(upload)" in name, "register": name == "POST register",
         })
     order = ["register", "home", "commitment", "photos", "basics", "qualification", "education", "employer",
@@ -114,16 +121,27 @@ def count_statements(kind: str, users: int = 3) -> dict:
 
 
 def run(kinds: list[str], *, users: int = 200, quick: bool = False) -> dict:
-    """The rush on every backend in `kinds`, plus the statement counts (on the first backend)."""
-    results: dict = {"users": users, "think": (1.0, 3.0) if not quick else (0.2, 0.5), "backends": {}}
+    """The rush on every backend in `kinds`, then the statement counts on each."""
+    results: dict = {"users": users, "think": (1.0, 3.0) if not quick else (0.2, 0.5), "backends": {},
+                     "spawn_rate": 10.0}
     for kind in kinds:
         backend = prepare_backend(kind, f"wizard-{kind}")
         try:
             with Server(backend) as server:
-                raw = rush(server, users, think=results["think"], spawn_rate=20 if not quick else 10)
+                raw = rush(server, users, think=results["think"], spawn_rate=results["spawn_rate"])
             results["backends"][kind] = {"label": backend.label,
                                          **summarise_rush(raw, users, submitted_in_db(backend))}
         finally:
             backend.close()
     results["counts"] = {kind: count_statements(kind) for kind in kinds}
+    backends = list(results["backends"].values())
+    worst = max(backends, key=lambda b: b["worst_p95"])
+    results["targets"] = {
+        "failures": {"total": sum(b["failures"] for b in backends),
+                     "met": all(b["failures"] == 0 and b["submitted_by_users"] == users for b in backends)},
+        "p95": {"worst": worst["worst_p95"], "where": f"{worst['worst_p95_step']}, {worst['label']}",
+                "target": TARGET_P95_MS, "met": all(b["worst_p95"] < TARGET_P95_MS for b in backends)},
+        "db": {"shown": ", ".join(f"{b['label']}: {b['db']['submitted']}" for b in backends),
+               "met": all(b["db_ok"] for b in backends)},
+    }
     return results

@@ -58,10 +58,7 @@ def _redis_versions() -> tuple[str, str]:
 
 
 def describe() -> dict[str, str]:
-    import gunicorn
-    import locust
-    import PIL
-    import sqlalchemy
+    from importlib.metadata import version  # not `import locust`: it would monkey-patch this process
 
     embedded, server = _redis_versions()
     return {
@@ -73,8 +70,8 @@ def describe() -> dict[str, str]:
         "PostgreSQL": _postgres_version(),
         "Redis (embedded)": embedded,
         "Redis (server)": server,
-        "gunicorn": f"{gunicorn.__version__}: 2 workers × 4 threads (gthread), loopback",
-        "SQLAlchemy / Pillow / Locust": f"{sqlalchemy.__version__} / {PIL.__version__} / {locust.__version__}",
+        "gunicorn": f"{version('gunicorn')}: 2 workers × 4 threads (gthread), loopback",
+        "SQLAlchemy / Pillow / Locust": f"{version('SQLAlchemy')} / {version('Pillow')} / {version('locust')}",
     }
 
 

@@ -160,7 +160,7 @@ def _cohorts(step: dict) -> str:
 
 
 def review_section(result: dict) -> str:
-    parts = ["## 4. Review desk at 100,000 applications", "", notes.review_method(result), ""]
+    parts = [f"## 4. Review desk at {result['rows']:,} applications", "", notes.review_method(result), ""]
     names = list(next(iter(result["backends"].values()))["pages"])
     kinds = list(result["backends"])
     parts += [table(["page (p50 ms)", *(result["backends"][k]["label"] for k in kinds)],

@@ -31,6 +31,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--full-export", action="store_true",
                         help="export all 100,000 rows on SQLite too (adds ~2 minutes)")
     parser.add_argument("--output", type=Path, help="where to write the report")
+    parser.add_argument("--render", type=Path, metavar="RESULTS_JSON",
+                        help="only rewrite the report from a results.json of an earlier run")
     args = parser.parse_args(argv)
     args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(args.parts) - set(PARTS)
@@ -84,13 +86,17 @@ def _run(part: str, args: argparse.Namespace, kinds: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    started, load_before = datetime.now().astimezone(), machine.load_average()
+    if args.render:
+        args.output.write_text(report.render(json.loads(args.render.read_text())))
+        print(f"✓ {args.output} (from {args.render})", flush=True)
+        return 0
+    started, load_before, described = datetime.now().astimezone(), machine.load_average(), machine.describe()
     began = time.monotonic()
     results = run_parts(args)
     command = "make bench" if args.output == DOC else "python -m bench.run " + " ".join(sys.argv[1:])
     results["meta"] = {
         "command": command.strip(), "started": f"{started:%Y-%m-%d %H:%M %Z}", "seconds": time.monotonic() - began,
-        "load_before": load_before, "load_after": machine.load_average(), "machine": machine.describe(),
+        "load_before": load_before, "load_after": machine.load_average(), "machine": described,
         "quick": args.quick,
     }
     (RESULTS / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))

@@ -147,8 +147,9 @@ def test_reviewer_cannot_see_list_open_export_or_decide_outside_jurisdiction(
     assert "没有符合条件的记录" in searched
     forced = html(client.get("/review/", query_string={"region": hidden, "status": "all"}))
     assert "所选地区不在您的辖区内" in forced and "外辖区人" not in forced
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(client.get("/review/export.xlsx?status=all").data), read_only=True)
     names = [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -39,15 +37,13 @@ def _big_rows(n: int) -> tuple[list[dict[str, str]], dict[int, str]]:
     return rows, refused
 
 
-def test_twenty_thousand_row_gbk_csv_imports_fast_with_a_full_report(app, in_db, tmp_path):
+def test_twenty_thousand_row_gbk_csv_imports_with_a_full_report(app, in_db, tmp_path):
     rows, refused = _big_rows(20_000)
     path = write_csv(tmp_path / "archive.csv", rows, encoding="gbk")
     report = tmp_path / "report.txt"
-    started = time.monotonic()
+    # Speed is measured by `make bench`, not asserted here (no timed unit tests).
     result = _import(app, path, "--report", str(report))
-    elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
-    assert elapsed < 60, f"import took {elapsed:.1f}s"
     valid = 20_000 - len(refused)
     assert f"数据行 20000：新建 {valid}，更新 0，无变化 0，拒绝 {len(refused)}" in result.output
     assert "已处理 20000/20000 行" in result.stderr  # progress on stderr

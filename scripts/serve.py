@@ -19,13 +19,22 @@ BIN = Path(sys.executable).parent
 HOST, PORT = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
 
 
-def flask(*args: str, env: dict[str, str], check: bool = True, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "flask"), "--app", "portal.factory", *args], env=env, check=check, cwd=ROOT, **kw)
+def prepare(env: dict[str, str]):
+    """Migrate and create the demo reviewer in this process (one app start instead of one per command).
 
+    Returns the app (reused by the outbox loop) and the demo credentials line.
+    """
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from portal.factory import create_app
 
-def has_command(group: str, name: str, env: dict[str, str]) -> bool:
-    out = flask(group, "--help", env=env, check=False, capture_output=True, text=True)
-    return out.returncode == 0 and f" {name} " in out.stdout
+    app = create_app()
+    runner = app.test_cli_runner()
+    for args in (["db", "upgrade"], ["review", "ensure-demo"]):
+        result = runner.invoke(args=args, catch_exceptions=False)
+        if result.exit_code != 0:
+            raise SystemExit(f"flask {' '.join(args)} failed:\n{result.output}")
+    return app, result.output.strip()
 
 
 def main() -> int:
@@ -50,18 +59,13 @@ def main() -> int:
     stop = threading.Event()
     gunicorn = None
     try:
-        flask("db", "upgrade", env=env)
-        credentials = ""
-        if has_command("review", "ensure-demo", env):
-            out = flask("review", "ensure-demo", env=env, capture_output=True, text=True)
-            credentials = out.stdout.strip()
+        app, credentials = prepare(env)
         gunicorn = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class", "gthread",
              "--bind", f"{HOST}:{PORT}", "--graceful-timeout", "5", "--access-logfile", "-", "wsgi:app"],
             env=env, cwd=ROOT,
         )
-        if has_command("wx", "deliver-outbox", env):
-            threading.Thread(target=outbox_loop, args=(env, stop), daemon=True).start()
+        threading.Thread(target=outbox_loop, args=(app, stop), daemon=True).start()
         print_banner(base, credentials)
         return gunicorn.wait()
     except KeyboardInterrupt:
@@ -93,10 +97,13 @@ def start_mail_sandbox(env: dict[str, str]):
     return controller
 
 
-def outbox_loop(env: dict[str, str], stop: threading.Event) -> None:
-    """Deliver pending WeChat notifications every 15 seconds (retries with backoff live in the command)."""
+def outbox_loop(app, stop: threading.Event) -> None:
+    """Run `flask wx deliver-outbox` every 15 seconds (retries with backoff live in the command)."""
+    runner = app.test_cli_runner()
     while not stop.wait(15):
-        flask("wx", "deliver-outbox", env=env, check=False, stdout=subprocess.DEVNULL)
+        result = runner.invoke(args=["wx", "deliver-outbox"])
+        if result.exit_code != 0:
+            print(f"• 通知投递失败：{result.output.strip() or result.exception}", flush=True)
 
 
 def print_banner(base: str, credentials: str) -> None:

@@ -65,6 +65,7 @@ def main() -> int:
              "--bind", f"{HOST}:{PORT}", "--graceful-timeout", "5", "--access-logfile", "-", "wsgi:app"],
             env=env, cwd=ROOT,
         )
+        threading.Thread(target=publish_sandbox_menu, args=(app, base, stop), daemon=True).start()
         threading.Thread(target=outbox_loop, args=(app, stop), daemon=True).start()
         print_banner(base, credentials)
         return gunicorn.wait()
@@ -95,6 +96,24 @@ def start_mail_sandbox(env: dict[str, str]):
     env["MAIL_SERVER"], env["MAIL_PORT"] = "127.0.0.1", str(controller.port)
     print(f"• 沙箱邮件服务器已启动：127.0.0.1:{controller.port}（邮件见 /sandbox/mail/）", flush=True)
     return controller
+
+
+def publish_sandbox_menu(app, base: str, stop: threading.Event) -> None:
+    """In development, publish menu.json to the sandbox once gunicorn answers (the sandbox is served by it)."""
+    import urllib.request
+
+    if not app.config.get("WECHAT_SANDBOX"):
+        return
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{base}/healthz/live", timeout=2):  # noqa: S310 - loopback
+                break
+        except OSError:
+            if stop.wait(0.5):
+                return
+    result = app.test_cli_runner().invoke(args=["wx", "menu-publish", "--yes"])
+    status = "已发布到沙箱" if result.exit_code == 0 else f"发布失败：{result.output.strip()}"
+    print(f"• 公众号自定义菜单{status}", flush=True)
 
 
 def outbox_loop(app, stop: threading.Event) -> None:

@@ -30,7 +30,9 @@ from urllib3 import encode_multipart_formdata
 from bench.journey import Answer, JourneyError, Request, drive, journey
 
 THINK = (float(os.environ.get("BENCH_THINK_MIN", "1")), float(os.environ.get("BENCH_THINK_MAX", "3")))
-_indexes = itertools.count(int(os.environ.get("BENCH_ID_OFFSET", "0")))
+OFFSET = int(os.environ.get("BENCH_ID_OFFSET", "0"))
+LIMIT = OFFSET + int(os.environ.get("BENCH_USERS", "200"))
+_indexes = itertools.count(OFFSET)
 outcome = {"finished": 0, "submitted": 0, "errors": []}
 
 
@@ -40,14 +42,21 @@ class Accountant(FastHttpUser):
     connection_timeout = 30.0
 
     def _execute(self, item: Request) -> Answer:
-        kwargs: dict = {"name": item.name, "allow_redirects": False, "catch_response": True}
+        # A fresh connection per request: the user "thinks" 1–3 s and gunicorn closes idle keep-alive
+        # connections after 2 s; reusing one the server just closed is a client-side race, not a server failure.
+        headers = {"Connection": "close"}
+        kwargs: dict = {"name": item.name, "allow_redirects": False, "catch_response": True, "headers": headers}
         if item.files:
             parts = [*item.fields.items(), *item.files.items()]
             body, content_type = encode_multipart_formdata(parts)
-            kwargs.update(data=body, headers={"Content-Type": content_type})
+            kwargs["data"] = body
+            headers["Content-Type"] = content_type
         elif item.method == "POST":
             kwargs["data"] = item.fields
         with self.client.request(item.method, item.path, **kwargs) as response:
+            if response.headers is None:  # no HTTP answer at all (connection refused, reset, timeout)
+                response.failure(f"no response: {response.error!r}")
+                raise JourneyError(f"{item.name}: no response: {response.error!r}")
             answer = Answer(response.status_code or 0, response.text or "", response.headers.get("Location", ""))
             problem = item.expect(answer)
             if problem:
@@ -59,6 +68,11 @@ class Accountant(FastHttpUser):
     @task
     def file_one_record(self) -> None:
         index = next(_indexes)
+        if index >= LIMIT:
+            # Locust tops the user count up while spawning when a user stops early; an extra user files
+            # nothing (the run is exactly --users accountants) and waits for the end.
+            gevent.sleep(3600)
+            raise StopUser()
         try:
             drive(journey(index, lambda: random.uniform(*THINK)), self._execute, gevent.sleep)
             outcome["submitted"] += 1

@@ -70,7 +70,7 @@ def _run(part: str, args: argparse.Namespace, kinds: list[str]) -> dict:
         from bench.server import running
 
         kind = kinds[-1]  # PostgreSQL + Redis when available: the production stack
-        reps, seconds = (1, 0.5) if quick else (3, 1.5)
+        reps, seconds = (1, 0.5) if quick else (3, 1.0)
         with running(kind, "gateway") as (backend, server):
             result = gateway.run(server, repetitions=reps, seconds=seconds)
         return {**result, "backend": backend.label, "repetitions": reps, "seconds": seconds}

@@ -29,7 +29,8 @@ TARGET_P95_MS = 150.0
 def rush(server: Server, users: int, *, think: tuple[float, float], spawn_rate: float) -> dict:
     """Run Locust in a child process against `server`; return its raw JSON."""
     out = server.backend.workdir / f"locust-{users}.json"
-    env = dict(os.environ, BENCH_THINK_MIN=str(think[0]), BENCH_THINK_MAX=str(think[1]), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, BENCH_THINK_MIN=str(think[0]), BENCH_THINK_MAX=str(think[1]), BENCH_USERS=str(users),
+               PYTHONPATH=str(ROOT))
     done = subprocess.run(
         [sys.executable, "-m", "bench.locustfile", "--host", server.base_url, "--users", str(users),
          "--spawn-rate", str(spawn_rate), "--out", str(out)],
@@ -89,7 +90,7 @@ def summarise_rush(raw: dict, users: int, db: dict[str, int]) -> dict:
     }
 
 
-def count_statements(kind: str, users: int = 3) -> dict:
+def count_statements(kind: str, users: int = 2) -> dict:
     """SQL statements and Redis round trips (and commands) per request name, averaged over `users` walks."""
     import requests
 

@@ -69,15 +69,20 @@ def contact_text() -> str:
 
 def status_text(openid: str) -> str:
     """The bound account's collection status, or how to bind this WeChat to an account."""
-    account = db.session.scalar(select(Account).where(Account.wx_openid == openid))
-    if account is None:
+    # One Core query for the two values the reply needs: loading the ORM entities would also pull the
+    # application's sections (selectin), and this runs inside WeChat's 5-second reply window.
+    row = db.session.execute(
+        select(Account.name, Application.status)
+        .outerjoin(Application, Application.account_id == Account.id)
+        .where(Account.wx_openid == openid)
+    ).first()
+    if row is None:
         return (
             "您的微信尚未绑定采集账号。\n"
             f"请{entry_link('点此进入信息采集')}，登录或注册后即自动绑定，之后回复“进度”即可查询。"
         )
-    application = db.session.scalar(select(Application).where(Application.account_id == account.id))
-    current = application.status if application else None
-    lines = [f"{sanitise(account.name)}，您的信息采集状态：{status.label(current)}"]
+    name, current = row
+    lines = [f"{sanitise(name)}，您的信息采集状态：{status.label(current)}"]
     if current == status.REJECTED:
         lines.append(f"审核未通过，请查看退回原因并修改后重新提交：{entry_link('查看并修改')}")
     elif current == status.SUBMITTED:

@@ -56,6 +56,13 @@ class Progress:
     def counts(self) -> dict[str, int]:
         return {slot: len(items) for slot, items in self.attachments.items()}
 
+    def refreshed(self, application: Application) -> Progress:
+        """This progress after a section of `application` was saved in the same session (no new queries)."""
+        self.application = application
+        self.answers = application.answers()
+        self.check_errors = check_application(self.answers, self.counts, self.applicant)
+        return self
+
     def section_saved(self, slug: str) -> bool:
         return self.application is not None and self.application.section(slug) is not None
 

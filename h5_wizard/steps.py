@@ -204,7 +204,7 @@ def post_form_step(slug: str, prog: progress.Progress):
 def save(slug: str, prog: progress.Progress, data: dict[str, Any], *, completed: bool, move: bool = True) -> None:
     """Write the section (and the commitment record), commit, then move the Redis position."""
     session = db.session
-    application = use_cases.get_or_create_draft(session, prog.account)
+    application = prog.application or use_cases.get_or_create_draft(session, prog.account)
     was_done = prog.step_done(slug)
     use_cases.save_section(session, application, slug, data, completed=completed)
     if slug == "commitment" and completed and not was_done:
@@ -212,7 +212,9 @@ def save(slug: str, prog: progress.Progress, data: dict[str, Any], *, completed:
             session, application, use_cases.COMMITMENT, use_cases.commitment_text(prog.account), client_ip()
         )
     session.commit()
-    done = set(progress.load(prog.account).completed_steps())
+    # The saved section is in the session already: re-derive the completed steps from memory instead of
+    # loading the whole record again (one answer can make another step invalid, so all are re-checked).
+    done = set(prog.refreshed(application).completed_steps())
     state.step_saved(prog.account.id, slug, next_slug(slug) if move else slug, done)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared_models.db import Base, utcnow
@@ -14,7 +14,12 @@ class Account(Base):
     """An accountant. The account name is the ID number; unique per (id_type, id_number)."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("id_type", "id_number"),)
+    __table_args__ = (
+        UniqueConstraint("id_type", "id_number"),
+        # Reviewers search by name prefix (LIKE '张%'): text_pattern_ops lets PostgreSQL use the index
+        # whatever the database collation.
+        Index("ix_accounts_name_prefix", "name", postgresql_ops={"name": "text_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     id_type: Mapped[str] = mapped_column(String(32))

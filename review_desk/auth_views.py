@@ -42,8 +42,7 @@ def _attempt(form: LoginForm) -> tuple[str | None, object | None]:
     reviewer = authenticate_reviewer(db.session, username, form.password.data)
     if reviewer is None:
         db.session.rollback()
-        login_throttle.record_failure(username, ip)
-        wait = login_throttle.retry_after(username, ip)
+        wait = login_throttle.record_failure(username, ip)
         log.info("failed reviewer login for %r from %s", username[:64], ip)
         return (retry_message(wait) if wait else LOGIN_FAILED), None
     record_event(db.session, reviewer, "review.login", {"ip": ip})

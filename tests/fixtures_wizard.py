@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.rules_helpers import EDUCATION
+
 ANSWERS_ID = "140105199003071234"  # a valid 居民身份证 number of Taiyuan (born 1990-03-07, male)
 CREDIT_CODE = "91140105MA0GABCD16"  # a valid GB 32100 unified social credit code
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -68,15 +70,7 @@ def qualification_answers(qualified: bool = True) -> dict[str, str]:
 
 
 def education_answers(parttime: bool = False) -> dict[str, str]:
-    data = {
-        "fulltime_education": "大学本科",
-        "fulltime_degree": "学士",
-        "fulltime_school": "山西财经大学",
-        "fulltime_major": "会计学",
-        "fulltime_graduated_on": "2012-07-01",
-        "fulltime_certificate_no": "101251201205001234",
-        "has_parttime": "是" if parttime else "否",
-    }
+    data = {**EDUCATION, "has_parttime": "是" if parttime else "否"}  # the rules tests' full-time answers
     if parttime:
         data.update(
             parttime_education="硕士研究生",
